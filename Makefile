@@ -1,0 +1,65 @@
+# Ring-based dirty memory tracking for KVM arm64 on Linux 6.1: the patch
+# series in patches/, and the harness that builds, boots and tests it.
+# 'make help' lists the targets.
+
+BUILD    ?= $(CURDIR)/build
+JOBS     ?= $(shell nproc)
+VARIANTS ?= arm64-4k arm64-64k x86_64
+KSRC     ?=
+S        := scripts
+
+export BUILD JOBS VARIANTS
+
+.PHONY: all demo test help deps tree tree-reset export cover apply check \
+	bisect kernels selftests guests clean
+
+all: demo ## build what the arm64 demonstration needs and run it (default)
+
+demo:
+	@$(S)/pipeline.sh demo
+
+test: ## check the series, build and boot every variant, run every test plan
+	@$(S)/pipeline.sh test
+
+deps: ## install the missing Debian packages (apt-get, as root)
+	@$(S)/deps.sh
+
+tree: deps ## make build/linux: pristine 6.1 + the series (keeps local commits)
+	@$(S)/base.sh
+
+tree-reset: deps ## rebuild build/linux from patches/, dropping local commits
+	@$(S)/base.sh --reset
+
+export: ## regenerate patches/ (format-patch, cover letter, series) from build/linux
+	@$(S)/export.sh
+
+cover: ## edit the cover letter text (the work tree's branch description)
+	@$(S)/cover.sh --edit
+
+apply: ## apply the series to your own 6.1.y tree: make apply KSRC=/path
+	@test -n "$(KSRC)" || { echo "usage: make apply KSRC=/path/to/linux-6.1.y"; exit 1; }
+	@$(S)/apply.sh "$(KSRC)"
+
+check: tree ## checkpatch --strict, bodies, sign-offs, applies to the base
+	@$(S)/check.sh
+
+bisect: tree ## build arm64 and x86_64 after each patch, name the first break
+	@$(S)/bisect.sh
+
+kernels: tree ## build the kernels of VARIANTS
+	@for v in $(VARIANTS); do echo "building $$v kernel..."; $(S)/build-kernel.sh $$v || exit 1; done
+
+selftests: kernels ## build the KVM selftests for arm64 and x86_64
+	@$(S)/build-selftests.sh arm64 arm64-4k
+	@$(S)/build-selftests.sh x86_64 x86_64
+
+guests: ## boot each variant and run its test plan (after kernels, selftests)
+	@rc=0; for v in $(VARIANTS); do $(S)/run-plan.sh $$v || rc=1; done; \
+		$(S)/verdict.sh $(VARIANTS) && exit $$rc
+
+clean: ## remove build outputs but keep the work tree (build/linux)
+	rm -rf $(BUILD)/out $(BUILD)/logs $(BUILD)/results $(BUILD)/bisect
+
+help: ## this list
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
+		sed -e 's/:.*## /\t/' | awk -F'\t' '{ printf "  %-12s %s\n", $$1, $$2 }'

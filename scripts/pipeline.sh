@@ -1,0 +1,62 @@
+#!/bin/bash
+# The two user-facing jobs, one progress line per phase, then a verdict.
+#   pipeline.sh demo   build what the arm64 demonstration needs and run it
+#   pipeline.sh test   check the series, build and boot every variant, run
+#                      every test plan
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+mode=${1:-test}
+S=$ROOT/scripts
+VARIANTS=${VARIANTS:-arm64-4k arm64-64k x86_64}
+
+phases=()
+add() { phases+=("$1|$2"); }
+add "installing missing Debian packages" "$S/deps.sh"
+add "preparing the work tree (Linux $(cat "$PATCHES/BASE") + patches/series)" "$S/base.sh"
+case "$mode" in
+demo)
+	add "building arm64 kernel (4K pages)" "$S/build-kernel.sh arm64-4k"
+	add "building arm64 KVM selftests" "$S/build-selftests.sh arm64 arm64-4k"
+	runs=(arm64-4k-demo)
+	add "running the demonstration in the arm64 guest" "$S/run-plan.sh arm64-4k $ROOT/tests/plan/demo.plan"
+	;;
+test)
+	add "checking the series (checkpatch, bodies, sign-offs, applies)" "$S/check.sh"
+	for v in $VARIANTS; do
+		add "building $v kernel" "$S/build-kernel.sh $v"
+	done
+	for a in arm64 x86_64; do
+		case " $VARIANTS " in
+		*" $a"*) add "building $a KVM selftests" \
+			"$S/build-selftests.sh $a $(for v in $VARIANTS; do case $v in $a*) echo "$v"; break ;; esac; done)" ;;
+		esac
+	done
+	runs=()
+	for v in $VARIANTS; do
+		add "running the $v test plan in QEMU" "$S/run-plan.sh $v"
+		runs+=("$v")
+	done
+	;;
+*) die "usage: pipeline.sh demo|test" ;;
+esac
+
+mkdir -p "$LOGS"
+rm -f "$BUILD"/results/*.counts
+n=${#phases[@]} i=0 failed=0
+for ph in "${phases[@]}"; do
+	i=$((i + 1))
+	title=${ph%%|*} cmd=${ph#*|}
+	say "[$i/$n] $title..."
+	start=$SECONDS
+	# shellcheck disable=SC2086 # cmd is a word list made above
+	if ! $cmd; then
+		case "$cmd" in
+		*run-plan.sh*) failed=1 ;;
+		*) say "stopped: '$title' failed"; exit 1 ;;
+		esac
+	fi
+	say "      $title: $((SECONDS - start)) s"
+done
+"$S/verdict.sh" "${runs[@]}" || failed=1
+exit $failed
