@@ -91,3 +91,7 @@ series_patch_ids() {
 		git patch-id --stable < "$p" | cut -d' ' -f1
 	done
 }
+
+# Let ccache hit across clones of this repository in different folders.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$ROOT}
+export CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}

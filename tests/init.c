@@ -26,6 +26,7 @@
 #include <sys/reboot.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -149,8 +150,8 @@ static void parse_plan(const char *path)
  * diagnostic.  Sets *skipped if the test said it skipped itself: 6.1's
  * dirty_log_test says so and exits 0, which must not count as a pass.
  */
-static void relay(int fd, char *pending, size_t *plen, bool *skipped,
-		  bool flush)
+static ssize_t relay(int fd, char *pending, size_t *plen, bool *skipped,
+		     bool flush)
 {
 	char buf[4096];
 	ssize_t n = flush ? 0 : read(fd, buf, sizeof(buf));
@@ -172,6 +173,31 @@ static void relay(int fd, char *pending, size_t *plen, bool *skipped,
 		out("# %s\n", pending);
 		*plen = 0;
 	}
+	return n;
+}
+
+/* fd[0]: the master side, read by init; fd[1]: the test's stdout. */
+static int open_pty(int fd[2])
+{
+	struct termios tio;
+	char *name;
+
+	fd[0] = posix_openpt(O_RDWR | O_NOCTTY);
+	if (fd[0] < 0)
+		return -1;
+	if (grantpt(fd[0]) || unlockpt(fd[0]) || !(name = ptsname(fd[0])))
+		goto fail;
+	fd[1] = open(name, O_RDWR | O_NOCTTY);
+	if (fd[1] < 0)
+		goto fail;
+	if (!tcgetattr(fd[1], &tio)) {
+		cfmakeraw(&tio);
+		tcsetattr(fd[1], TCSANOW, &tio);
+	}
+	return 0;
+fail:
+	close(fd[0]);
+	return -1;
 }
 
 static int run_test(int nr, struct test *t)
@@ -189,8 +215,13 @@ static int run_test(int nr, struct test *t)
 		out(" %s", t->argv[i]);
 	out("\n");
 
-	if (pipe(pipefd)) {
-		out("not ok %d %s # pipe: %s\n", nr, t->name, strerror(errno));
+	/*
+	 * A pseudo terminal rather than a pipe, so that the test's stdio is
+	 * line buffered and its output is on the console even when it hangs
+	 * and gets killed.
+	 */
+	if (open_pty(pipefd)) {
+		out("not ok %d %s # pty: %s\n", nr, t->name, strerror(errno));
 		return 1;
 	}
 	start = now();
@@ -225,11 +256,14 @@ static int run_test(int nr, struct test *t)
 			break;
 		}
 		if (poll(&pfd, 1, left > 1000 ? 1000 : left) > 0) {
-			if (pfd.revents & POLLIN)
-				relay(pipefd[0], pending, &plen, &skipped,
-				      false);
-			else if (pfd.revents & (POLLHUP | POLLERR))
+			/* A pty master reads EIO once the test has exited. */
+			if (pfd.revents & POLLIN) {
+				if (relay(pipefd[0], pending, &plen, &skipped,
+					  false) <= 0)
+					break;
+			} else if (pfd.revents & (POLLHUP | POLLERR)) {
 				break;
+			}
 		}
 	}
 	relay(pipefd[0], pending, &plen, &skipped, true);
@@ -299,6 +333,7 @@ int main(void)
 	do_mount("devtmpfs", "/dev", "devtmpfs", NULL);
 	do_mount("tmpfs", "/tmp", "tmpfs", NULL);
 	do_mount("tmpfs", "/dev/shm", "tmpfs", NULL);
+	do_mount("devpts", "/dev/pts", "devpts", "ptmxmode=0666");
 	do_mount("hugetlbfs", "/dev/hugepages", "hugetlbfs", NULL);
 
 	out("KTAP version 1\n");
