@@ -58,7 +58,7 @@ guests: ## boot each variant and run its test plan (after kernels, selftests)
 		$(S)/verdict.sh $(VARIANTS) && exit $$rc
 
 clean: ## remove build outputs but keep the work tree (build/linux)
-	rm -rf $(BUILD)/out $(BUILD)/logs $(BUILD)/results $(BUILD)/bisect
+	rm -rf $(BUILD)/out $(BUILD)/logs $(BUILD)/results
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
