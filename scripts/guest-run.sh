@@ -56,7 +56,7 @@ fi
 	printf 'dir /proc 0755 0 0\ndir /sys 0755 0 0\ndir /tmp 1777 0 0\n'
 	printf 'dir /kvm 0755 0 0\n'
 	printf 'file /init %s 0755 0 0\nfile /plan %s 0644 0 0\n' "$init" "$plan"
-	sed -e 's/ #.*//' -e '/^[[:space:]]*#/d' -e '/^[[:space:]]*@/d' "$plan" |
+	plan_tests "$plan" | sed 's/ #.*//' |
 		awk 'NF >= 4 { print $4 }' | sort -u | while read -r bin; do
 		[ -f "$bins/$bin" ] || die "plan names $bin, which is not in $bins"
 		d=$(dirname "$bin")
@@ -68,7 +68,7 @@ fi
 
 # Whole-run timeout: the sum of the per-test timeouts and time to boot.
 if [ -z "$timeout" ] || [ ${#cmd[@]} -eq 0 ]; then
-	timeout=$(sed -e 's/ #.*//' -e '/^[[:space:]]*#/d' -e '/^[[:space:]]*@/d' "$plan" |
+	timeout=$(plan_tests "$plan" | sed 's/ #.*//' |
 		awk 'NF >= 4 { t += $3 + 5 } END { print t + 120 }')
 else
 	timeout=$((timeout + 120))

@@ -95,3 +95,9 @@ series_patch_ids() {
 # Let ccache hit across clones of this repository in different folders.
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$ROOT}
 export CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
+
+# The test lines of a plan (no comments, no @ directives, no blank lines),
+# each still with its trailing "# reason" if it has one.
+plan_tests() {
+	sed -e '/^[[:space:]]*#/d' -e '/^[[:space:]]*@/d' -e '/^[[:space:]]*$/d' "$1"
+}

@@ -52,7 +52,7 @@ while read -r tname expect _timeout rest; do
 		report PASS "$tname" "$wall"
 		pass=$((pass + 1))
 	fi
-done < <(sed -e '/^[[:space:]]*#/d' -e '/^[[:space:]]*@/d' -e '/^[[:space:]]*$/d' "$plan")
+done < <(plan_tests "$plan")
 
 if ! grep -q '^KTAP version 1' "$clean"; then
 	report FAIL boot "the guest never reported (no KTAP header)"
