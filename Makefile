@@ -8,15 +8,20 @@ VARIANTS ?= arm64-4k arm64-64k x86_64
 KSRC     ?=
 S        := scripts
 
-export BUILD JOBS VARIANTS
+ARGS     ?=
 
-.PHONY: all demo test help deps tree tree-reset export cover apply check \
+export BUILD JOBS VARIANTS ARGS
+
+.PHONY: all demo run test help deps tree tree-reset export cover apply check \
 	bisect kernels selftests guests clean
 
 all: demo ## build what the arm64 demonstration needs and run it (default)
 
 demo:
 	@$(S)/pipeline.sh demo
+
+run: ## the migration verifier with options: make run ARGS="--mode bitmap -b 64M"
+	@$(S)/pipeline.sh run
 
 test: ## check the series, build and boot every variant, run every test plan
 	@$(S)/pipeline.sh test

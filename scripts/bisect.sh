@@ -1,30 +1,48 @@
 #!/bin/bash
 # Build the arm64 (4K) and x86_64 kernels after each patch of the work
-# tree and name the first patch that breaks a build. The work tree itself
-# is checked out at each commit in turn (and back at the end), so that the
-# builds in build/out/ stay incremental.
+# tree and name the first patch that breaks a build. The builds run in a
+# clone of the work tree (build/bisect/linux, outputs in
+# build/bisect/out/), so the work tree and the kernels that the tests use
+# are left alone, and the builds stay incremental from one patch to the
+# next. A patch that changes nothing the kernel build reads (only tools/
+# and Documentation/) leaves the kernel of the patch before it, which was
+# built already: it is listed, not rebuilt.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 [ -d "$KTREE/.git" ] || die "no work tree at $KTREE: run 'make tree' first"
 [ -z "$(git -C "$KTREE" status --porcelain --untracked-files=no)" ] ||
 	die "$KTREE has uncommitted changes: commit them first"
-branch=$(git -C "$KTREE" symbolic-ref --short HEAD) ||
-	die "$KTREE is not on a branch"
-trap 'git -C "$KTREE" checkout -q "$branch"' EXIT
 
+top=$BUILD/bisect
+tree=$top/linux
+if [ ! -d "$tree/.git" ]; then
+	rm -rf "$tree"
+	mkdir -p "$top"
+	git clone -q --no-checkout "$KTREE" "$tree"
+fi
+git -C "$tree" fetch -q "$KTREE" HEAD
 mapfile -t commits < <(git -C "$KTREE" rev-list --reverse base..HEAD)
-i=0
+
+i=0 built=0
 for c in "${commits[@]}"; do
 	i=$((i + 1))
 	subj=$(git -C "$KTREE" log -1 --format=%s "$c")
-	git -C "$KTREE" checkout -q --detach "$c"
+	if [ -z "$(git -C "$KTREE" diff --name-only "$c^" "$c" -- . \
+		':!tools/' ':!Documentation/')" ]; then
+		say "[$i/${#commits[@]}] no kernel change (tools/, Documentation/ only): $subj"
+		continue
+	fi
+	git -C "$tree" checkout -q --force --detach "$c"
 	for variant in arm64-4k x86_64; do
 		say "[$i/${#commits[@]}] $variant: $subj"
-		if ! "$ROOT/scripts/build-kernel.sh" "$variant" >/dev/null 2>&1; then
-			grep -E 'error:|Error ' "$LOGS/build-$variant.log" | head -n 10 >&2 || true
-			die "patch $i ($subj) breaks the $variant build (log: $LOGS/build-$variant.log)"
+		log=$top/build-$variant.log
+		if ! KTREE=$tree KOUT=$top/out/$variant KLOG=$log \
+			"$ROOT/scripts/build-kernel.sh" "$variant" >/dev/null 2>&1; then
+			grep -E 'error:|Error ' "$log" | head -n 10 >&2 || true
+			die "patch $i ($subj) breaks the $variant build (log: $log)"
 		fi
 	done
+	built=$((built + 1))
 done
-say "every prefix of the series builds for arm64 and x86_64 (${#commits[@]} patches)"
+say "every prefix of the series builds for arm64 and x86_64 (${#commits[@]} patches, $built with kernel changes built)"

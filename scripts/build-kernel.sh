@@ -2,13 +2,14 @@
 # Configure (allnoconfig + configs/ fragments) and build one kernel variant
 # out of tree in build/out/<variant>, then install its uapi headers.
 # Usage: build-kernel.sh <arm64-4k|arm64-64k|x86_64>
+# KTREE, KOUT (output directory) and KLOG may be set to build another tree.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 variant=${1:?usage: build-kernel.sh VARIANT}
 arch=$(variant_arch "$variant")
-out=$BUILD/out/$variant
-log=$LOGS/build-$variant.log
+out=${KOUT:-$BUILD/out/$variant}
+log=${KLOG:-$LOGS/build-$variant.log}
 cross=$(arch_cross "$arch")
 mkdir -p "$out" "$LOGS"
 
@@ -49,5 +50,5 @@ image=$(arch_image "$arch")
 run_logged "$log.make" kmake "$(basename "$image")"
 cat "$log.make" >>"$log"
 rm -f "$log.make"
-run_logged "$LOGS/headers-$variant.log" kmake headers_install INSTALL_HDR_PATH="$out/usr"
+run_logged "${log%.log}-headers.log" kmake headers_install INSTALL_HDR_PATH="$out/usr"
 [ -f "$out/$image" ] || die "no $out/$image after the build (log: $log)"

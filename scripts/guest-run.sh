@@ -89,13 +89,24 @@ esac
 
 log=${log:-$LOGS/guest-$arch.log}
 mkdir -p "$(dirname "$log")"
+# With SHOW=1 the tests' own output is printed as it comes (the init
+# prefixes it with "# "; kernel messages and the init's summary are not).
+show() {
+	if [ "${SHOW:-0}" = 1 ]; then
+		tr -d '\r' | grep --line-buffered '^# ' |
+			grep --line-buffered -v '^# \(kmsg\|init\):' |
+			sed -u 's/^# //'
+	else
+		cat >/dev/null
+	fi
+}
 rc=0
 timeout --kill-after=10 "$timeout" "${qemu[@]}" -smp "$smp" \
 	-accel tcg,thread=multi -nographic -no-reboot \
 	-kernel "$kernel" -initrd "$work/initramfs.cpio" \
 	-append "$append panic=-1 default_hugepagesz=2M hugepagesz=2M hugepages=64" \
-	</dev/null >"$log" 2>&1 || rc=$?
-if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+	</dev/null 2>&1 | tee "$log" | show || rc=${PIPESTATUS[0]}
+if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
 	echo "guest-run: whole-run timeout after $timeout s" >>"$log"
 fi
 

@@ -1,6 +1,7 @@
 #!/bin/bash
 # The two user-facing jobs, one progress line per phase, then a verdict.
 #   pipeline.sh demo   build what the arm64 demonstration needs and run it
+#   pipeline.sh run    the same with the migration verifier's options in ARGS
 #   pipeline.sh test   check the series, build and boot every variant, run
 #                      every test plan
 set -euo pipefail
@@ -15,11 +16,19 @@ add() { phases+=("$1|$2"); }
 add "installing missing Debian packages" "$S/deps.sh"
 add "preparing the work tree (Linux $(cat "$PATCHES/BASE") + patches/series)" "$S/base.sh"
 case "$mode" in
-demo)
+demo | run)
 	add "building arm64 kernel (4K pages)" "$S/build-kernel.sh arm64-4k"
 	add "building arm64 KVM selftests" "$S/build-selftests.sh arm64 arm64-4k"
-	runs=(arm64-4k-demo)
-	add "running the demonstration in the arm64 guest" "$S/run-plan.sh arm64-4k $ROOT/tests/plan/demo.plan"
+	plan=$ROOT/tests/plan/demo.plan
+	if [ "$mode" = run ]; then
+		# make run ARGS="...": the verifier with the user's options.
+		plan=$BUILD/run.plan
+		mkdir -p "$BUILD"
+		echo "migration pass ${TIMEOUT:-1800} aarch64/dirty_migration_test ${ARGS:-}" >"$plan"
+	fi
+	runs=("arm64-4k-$(basename "$plan" .plan)")
+	export SHOW=1
+	add "running the migration verifier in the arm64 guest" "$S/run-plan.sh arm64-4k $plan"
 	;;
 test)
 	add "checking the series (checkpatch, bodies, sign-offs, applies)" "$S/check.sh"
@@ -38,7 +47,7 @@ test)
 		runs+=("$v")
 	done
 	;;
-*) die "usage: pipeline.sh demo|test" ;;
+*) die "usage: pipeline.sh demo|run|test" ;;
 esac
 
 mkdir -p "$LOGS"
