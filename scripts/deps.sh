@@ -7,7 +7,7 @@ set -euo pipefail
 ALL=(linux-source-6.1 build-essential bc bison flex libelf-dev libssl-dev
      cpio xz-utils rsync git ccache quilt perl python3 python3-ply python3-git
      gcc-aarch64-linux-gnu libc6-dev-arm64-cross
-     qemu-system-arm qemu-system-x86 shellcheck)
+     qemu-system-arm qemu-system-x86 shellcheck gnuplot-nox)
 
 if [ $# -gt 0 ]; then
 	want=("$@")

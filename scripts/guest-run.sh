@@ -94,7 +94,7 @@ mkdir -p "$(dirname "$log")"
 show() {
 	if [ "${SHOW:-0}" = 1 ]; then
 		tr -d '\r' | grep --line-buffered '^# ' |
-			grep --line-buffered -v '^# \(kmsg\|init\):' |
+			grep --line-buffered -v '^# init: \(/dev/kvm\|kernel log,\|done\)' |
 			sed -u 's/^# //'
 	else
 		cat >/dev/null
