@@ -121,7 +121,8 @@ for arch in $arches; do
 		--kernel "$BUILD/out/$variant/$(arch_image "$arch")" \
 		--bins "$bins" --plan "$plan" --log "$log"
 	# A run that failed does not count; the verdict says which.
-	if ! "$ROOT/scripts/results.sh" "bench-$arch" "$plan" "$log" >"$out/$arch.verdict"; then
+	if ! RESULTS=$out "$ROOT/scripts/results.sh" "bench-$arch" "$plan" "$log" \
+		>"$out/$arch.verdict"; then
 		grep -v '^PASS' "$out/$arch.verdict" >&2 || true
 		warn "some $arch benchmark runs failed (console log: $log)"
 	fi
