@@ -9,10 +9,11 @@ KSRC     ?=
 S        := scripts
 
 ARGS     ?=
+BENCH_ARGS ?=
 
 export BUILD JOBS VARIANTS ARGS
 
-.PHONY: all demo run test help deps tree tree-reset export cover apply check \
+.PHONY: all demo run test bench help deps tree tree-reset export cover apply check \
 	bisect kernels selftests guests clean
 
 all: demo ## build what the arm64 demonstration needs and run it (default)
@@ -25,6 +26,9 @@ run: ## the migration verifier with options: make run ARGS="--mode bitmap -b 64M
 
 test: ## check the series, build and boot every variant, run every test plan
 	@$(S)/pipeline.sh test
+
+bench: tree ## ring against bitmap benchmark: build/bench/results.{md,csv} and plots
+	@$(S)/bench.sh $(BENCH_ARGS)
 
 deps: ## install the missing Debian packages (apt-get, as root)
 	@$(S)/deps.sh
@@ -63,7 +67,7 @@ guests: ## boot each variant and run its test plan (after kernels, selftests)
 		$(S)/verdict.sh $(VARIANTS) && exit $$rc
 
 clean: ## remove build outputs but keep the work tree (build/linux)
-	rm -rf $(BUILD)/out $(BUILD)/logs $(BUILD)/results
+	rm -rf $(BUILD)/out $(BUILD)/logs $(BUILD)/results $(BUILD)/bench
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
