@@ -13,7 +13,7 @@ BENCH_ARGS ?=
 
 export BUILD JOBS VARIANTS ARGS
 
-.PHONY: all demo run test bench help deps tree tree-reset export cover apply check \
+.PHONY: all demo run test test-debug bench help deps tree tree-reset export cover apply check \
 	bisect kernels selftests guests clean
 
 all: demo ## build what the arm64 demonstration needs and run it (default)
@@ -26,6 +26,9 @@ run: ## the migration verifier with options: make run ARGS="--mode bitmap -b 64M
 
 test: ## check the series, build and boot every variant, run every test plan
 	@$(S)/pipeline.sh test
+
+test-debug: ## the arm64 debug kernel (lockdep, KASAN, kmemleak) with tests, stress, fuzzer
+	@$(S)/pipeline.sh debug
 
 bench: tree ## ring against bitmap benchmark: build/bench/results.{md,csv} and plots
 	@$(S)/bench.sh $(BENCH_ARGS)

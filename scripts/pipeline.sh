@@ -2,6 +2,7 @@
 # The two user-facing jobs, one progress line per phase, then a verdict.
 #   pipeline.sh demo   build what the arm64 demonstration needs and run it
 #   pipeline.sh run    the same with the migration verifier's options in ARGS
+#   pipeline.sh debug  the arm64 debug kernel with its plan (stress, fuzzer)
 #   pipeline.sh test   check the series, build and boot every variant, run
 #                      every test plan
 set -euo pipefail
@@ -47,7 +48,13 @@ test)
 		runs+=("$v")
 	done
 	;;
-*) die "usage: pipeline.sh demo|run|test" ;;
+debug)
+	add "building arm64 debug kernel (lockdep, KASAN, kmemleak...)" "$S/build-kernel.sh arm64-debug"
+	add "building arm64 KVM selftests" "$S/build-selftests.sh arm64 arm64-4k"
+	runs=(arm64-debug)
+	add "running the arm64-debug test plan in QEMU" "$S/run-plan.sh arm64-debug"
+	;;
+*) die "usage: pipeline.sh demo|run|test|debug" ;;
 esac
 
 mkdir -p "$LOGS"

@@ -64,7 +64,7 @@ if grep -q '^guest-run: whole-run timeout' "$clean"; then
 fi
 
 # Kernel splats, outside the init's own copy of the log ("# kmsg:").
-splat='WARNING:|BUG:|Oops|Kernel panic|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|lockdep|KASAN:|UBSAN:|unreferenced object|blocked for more than|soft lockup|hard LOCKUP|Call trace:'
+splat='WARNING:|BUG:|Oops|Kernel panic|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|INFO: lockdep|lockdep is turned off|KASAN:|UBSAN:|unreferenced object|blocked for more than|soft lockup|hard LOCKUP|Call trace:'
 splats=$(grep -v '^# ' "$clean" | grep -E "$splat" || true)
 if [ -n "$splats" ]; then
 	report FAIL kernel-log "the kernel printed: $(echo "$splats" | head -n 1)"

@@ -15,6 +15,11 @@ log=$LOGS/guest-$name.log
 
 [ -f "$kernel" ] || die "no kernel $kernel: build the $variant kernel first"
 [ -d "$bins" ] || die "no selftests in $bins: build them first"
+# The debug kernel's KASAN shadow takes an eighth of the guest's memory.
+mem=()
+case "$variant" in
+*-debug) mem=(--mem 4G) ;;
+esac
 "$ROOT/scripts/guest-run.sh" --arch "$arch" --kernel "$kernel" \
-	--bins "$bins" --plan "$plan" --log "$log"
+	--bins "$bins" --plan "$plan" --log "$log" "${mem[@]}"
 "$ROOT/scripts/results.sh" "$name" "$plan" "$log"
