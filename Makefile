@@ -16,12 +16,12 @@ export BUILD JOBS VARIANTS ARGS
 .PHONY: all demo run test test-debug bench help deps tree tree-reset export cover apply check \
 	bisect kernels selftests guests clean
 
-all: demo ## build what the arm64 demonstration needs and run it (default)
+all: demo ## build the arm64 kernel and selftests, run the migration verifier (default)
 
 demo:
 	@$(S)/pipeline.sh demo
 
-run: ## the migration verifier with options: make run ARGS="--mode bitmap -b 64M"
+run: ## the migration verifier with options: make run ARGS="--mode bitmap --mem 64M"
 	@$(S)/pipeline.sh run
 
 test: ## check the series, build and boot every variant, run every test plan

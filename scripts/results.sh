@@ -63,9 +63,11 @@ if grep -q '^guest-run: whole-run timeout' "$clean"; then
 	fail=$((fail + 1))
 fi
 
-# Kernel splats, outside the init's own copy of the log ("# kmsg:").
+# Kernel splats, outside the init's own copy of the log ("# kmsg:"), and
+# the leaks of the init's kmemleak scan ("# kmemleak:", debug kernels).
 splat='WARNING:|BUG:|Oops|Kernel panic|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|INFO: lockdep|lockdep is turned off|KASAN:|UBSAN:|unreferenced object|blocked for more than|soft lockup|hard LOCKUP|Call trace:'
-splats=$(grep -v '^# ' "$clean" | grep -E "$splat" || true)
+splats=$({ grep -v '^# ' "$clean"; grep '^# kmemleak: ' "$clean"; } |
+	grep -E "$splat" || true)
 if [ -n "$splats" ]; then
 	report FAIL kernel-log "the kernel printed: $(echo "$splats" | head -n 1)"
 	echo "$splats" | head -n 20 | sed 's/^/     /'
