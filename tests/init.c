@@ -350,11 +350,12 @@ static void dump_kmsg(void)
 {
 	char rec[2048];
 	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+	int lines = 0;
 	ssize_t n;
 
 	if (fd < 0)
 		return;
-	out("# kernel log, warnings and worse:\n");
+	out("# init: kernel log, warnings and worse:\n");
 	while ((n = read(fd, rec, sizeof(rec) - 1)) > 0 || errno == EPIPE) {
 		char *msg;
 		int prio;
@@ -364,10 +365,14 @@ static void dump_kmsg(void)
 		rec[n] = '\0';
 		prio = atoi(rec) & 7;
 		msg = strchr(rec, ';');
-		if (prio <= 4 && msg)
+		if (prio <= 4 && msg) {
 			out("# kmsg: %s", msg + 1);
+			lines++;
+		}
 	}
 	close(fd);
+	out("# init: kernel log: %d line%s of level warning or worse\n",
+	    lines, lines == 1 ? "" : "s");
 }
 
 int main(void)
