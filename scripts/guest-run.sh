@@ -26,9 +26,11 @@ while [ $# -gt 0 ]; do
 	*) die "guest-run.sh: unknown argument '$1'" ;;
 	esac
 done
-if [ -z "$arch" ] || [ ! -f "$kernel" ] || [ ! -d "$bins" ]; then
+if [ -z "$arch" ] || [ -z "$kernel" ] || [ -z "$bins" ]; then
 	die "usage: guest-run.sh --arch ARCH --kernel IMAGE --bins DIR (--plan FILE | -- CMD...)"
 fi
+[ -f "$kernel" ] || die "guest-run.sh: no kernel image $kernel"
+[ -d "$bins" ] || die "guest-run.sh: no selftest directory $bins"
 [ -n "$plan" ] || [ ${#cmd[@]} -gt 0 ] || die "guest-run.sh: give --plan or -- COMMAND"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/guest-run.XXXXXX")
