@@ -14,17 +14,19 @@ indent() { sed 's/^/     /'; }
 
 for p in "${patches[@]}"; do
 	b=$(basename "$p")
+	# The work tree is Debian's tarball, without upstream history, so
+	# checkpatch cannot look up the commits that Fixes: tags name.
+	ignore=(--ignore UNKNOWN_COMMIT_ID)
 	# New files all under the KVM selftests, which the KVM entries of
 	# MAINTAINERS cover: the "does MAINTAINERS need updating?" warning
 	# is answered, so it is not asked.
-	ignore=()
 	added=$(sed -n 's|^+++ b/||p' "$p" | while read -r f; do
 		if grep -B1 -F "+++ b/$f" "$p" | grep -q "^--- /dev/null"; then
 			echo "$f"
 		fi
 	done)
 	if [ -n "$added" ] && ! grep -qv '^tools/testing/selftests/kvm/' <<<"$added"; then
-		ignore=(--ignore FILE_PATH_CHANGES)
+		ignore+=(--ignore FILE_PATH_CHANGES)
 	fi
 	out=$(cd "$KTREE" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict --quiet \
 		"${ignore[@]}" "$p" 2>&1) || true
