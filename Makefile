@@ -14,7 +14,7 @@ BENCH_ARGS ?=
 export BUILD JOBS VARIANTS ARGS
 
 .PHONY: all demo run test test-debug bench help deps tree tree-reset export cover apply check \
-	bisect kernels selftests guests clean
+	bisect distro-check kernels selftests guests clean
 
 all: demo ## build the arm64 kernel and selftests, run the migration verifier (default)
 
@@ -57,6 +57,9 @@ check: tree ## checkpatch --strict, bodies, sign-offs, applies to the base
 
 bisect: tree ## build arm64 and x86_64 after each patch, name the first break
 	@$(S)/bisect.sh
+
+distro-check: tree ## KVM built with Debian's amd64 and arm64 configs, W=1 and sparse: no new warning
+	@$(S)/distro-check.sh
 
 kernels: tree ## build the kernels of VARIANTS
 	@for v in $(VARIANTS); do echo "building $$v kernel..."; $(S)/build-kernel.sh $$v || exit 1; done
