@@ -72,15 +72,23 @@ kmake() {
 }
 
 build() { # arch name revision
-	local arch=$1 name=$2 karch cross out log
+	local arch=$1 name=$2 karch cross out log stamp
 	case "$arch" in
 	amd64) karch=x86_64 cross= ;;
 	arm64) karch=arm64 cross=$(arch_cross arm64) ;;
 	esac
+	# The warnings of a revision with a config do not change: keep them
+	# from the last run (the base's, mostly). Otherwise build from
+	# scratch, as sparse only checks the files that are compiled.
+	stamp="$(git -C "$KTREE" rev-parse "$3") $(debian_config "$arch" | sha1sum)"
+	if [ -f "$DIR/$arch-$name.warnings" ] &&
+	   [ "$(cat "$DIR/$arch-$name.stamp" 2>/dev/null)" = "$stamp" ]; then
+		return 0
+	fi
 	checkout "$name" "$3"
 	out=$DIR/out-$arch-$name
 	log=$LOGS/distro-$arch-$name.log
-	rm -rf "$out"
+	rm -rf "$out" "$DIR/$arch-$name.stamp"
 	mkdir -p "$out"
 	debian_config "$arch" >"$out/.config"
 	# Module signing off (Debian's keys are not here), nothing else.
@@ -104,6 +112,7 @@ build() { # arch name revision
 	esac
 	rm -f "$log.make"
 	warnings "$log" >"$DIR/$arch-$name.warnings"
+	echo "$stamp" >"$DIR/$arch-$name.stamp"
 }
 
 rc=0
