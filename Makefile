@@ -10,16 +10,28 @@ S        := scripts
 
 ARGS     ?=
 BENCH_ARGS ?=
+# The QEMU migration of 'make' and 'make qemu': modes (ring, small-ring,
+# bitmap), ring entries per vCPU, inner guest memory and memory it writes.
+MODES      ?= ring
+RING       ?= 4096
+SMALL_RING ?= 1024
+GUEST_MIB  ?= 256
+WRITE_MIB  ?= 64
 
-export BUILD JOBS VARIANTS ARGS
+export BUILD JOBS VARIANTS ARGS MODES RING SMALL_RING GUEST_MIB WRITE_MIB
 
-.PHONY: all demo run test test-debug bench help deps tree tree-reset export cover apply check \
+.PHONY: all demo qemu qemu-control run test test-debug bench help deps tree tree-reset export cover apply check \
 	bisect distro-check kernels selftests guests clean
 
-all: demo ## build the arm64 kernel and selftests, run the migration verifier (default)
+all: demo ## build the arm64 kernel, QEMU 10 live-migrates a guest with the dirty ring (default)
 
-demo:
+demo: qemu
+
+qemu: ## the QEMU migration with knobs: make qemu MODES="ring small-ring bitmap" RING=4096 SMALL_RING=1024 GUEST_MIB=256 WRITE_MIB=64
 	@$(S)/pipeline.sh demo
+
+qemu-control: tree ## the unpatched base kernel: QEMU must fall back to the bitmap, and still migrate
+	@$(S)/qemu-control.sh
 
 run: ## the migration verifier with options: make run ARGS="--mode bitmap --mem 64M"
 	@$(S)/pipeline.sh run

@@ -13,7 +13,7 @@ log=${KLOG:-$LOGS/build-$variant.log}
 cross=$(arch_cross "$arch")
 mkdir -p "$out" "$LOGS"
 
-frags=("$ROOT/configs/common.config")
+frags=("$ROOT/configs/common.config" "$ROOT/configs/qemu.config")
 case "$variant" in
 arm64-*) frags+=("$ROOT/configs/arm64.config") ;;
 esac

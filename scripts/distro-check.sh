@@ -21,7 +21,7 @@ debian_config() {
 	case "$1" in
 	amd64) xzcat /usr/src/linux-config-6.1/config.amd64_none_amd64.xz ;;
 	arm64)
-		"$ROOT/scripts/fetch-arm64-deb.sh" "$DIR/arm64-deb" linux-config-6.1 >&2
+		"$ROOT/scripts/fetch-deb.sh" "$DIR/arm64-deb" linux-config-6.1 >&2
 		xzcat "$DIR/arm64-deb/usr/src/linux-config-6.1/config.arm64_none_arm64.xz" ;;
 	*) die "unknown arch '$1' (amd64, arm64)" ;;
 	esac

@@ -10,11 +10,12 @@ arch=$(variant_arch "$variant")
 kernel=$BUILD/out/$variant/$(arch_image "$arch")
 bins=$BUILD/out/selftests-$arch
 name=$variant
-[ $# -ge 2 ] && name=$variant-$(basename "$plan" .plan)
+# A second plan of the variant (tests/plan/qemu-VARIANT.plan: "VARIANT-qemu").
+[ $# -ge 2 ] && name=$variant-$(basename "$plan" .plan | sed "s/-$variant\$//")
 log=$LOGS/guest-$name.log
 
 [ -f "$kernel" ] || die "no kernel $kernel: build the $variant kernel first"
-[ -d "$bins" ] || die "no selftests in $bins: build them first"
+mkdir -p "$bins" # the QEMU plans need no selftest
 # The debug kernel's KASAN shadow takes an eighth of the guest's memory.
 mem=()
 case "$variant" in
