@@ -185,10 +185,15 @@ static unsigned long virtio_irqs(char *chip, size_t len)
 	return sum;
 }
 
-/* A few bytes from the virtio-rng device: it answers, or we hang here. */
+/*
+ * 1 KiB from the virtio-rng device: it answers, or we hang here.  The
+ * driver buffers at most a cache line, so this takes several requests,
+ * each completed by an interrupt.
+ */
 static bool device_answers(unsigned long *irqs, char *chip, size_t len)
 {
-	unsigned char b[32];
+	unsigned char b[1024];
+	size_t got = 0;
 	ssize_t n;
 	int fd;
 
@@ -197,13 +202,17 @@ static bool device_answers(unsigned long *irqs, char *chip, size_t len)
 		say("inner: /dev/hwrng: %s\n", strerror(errno));
 		return false;
 	}
-	n = read(fd, b, sizeof(b));
-	close(fd);
-	if (n <= 0) {
-		say("inner: reading /dev/hwrng: %s\n",
-		    n < 0 ? strerror(errno) : "end of file");
-		return false;
+	while (got < sizeof(b)) {
+		n = read(fd, b + got, sizeof(b) - got);
+		if (n <= 0) {
+			say("inner: reading /dev/hwrng: %s\n",
+			    n < 0 ? strerror(errno) : "end of file");
+			close(fd);
+			return false;
+		}
+		got += n;
 	}
+	close(fd);
 	*irqs = virtio_irqs(chip, len);
 	return true;
 }

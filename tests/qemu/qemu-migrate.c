@@ -148,6 +148,8 @@ static void __attribute__((noreturn, format(printf, 1, 2))) die(const char *fmt,
 		stop_vm(vms[i]);
 		show_tail(vms[i]->name, vms[i]->path[CONSOLE_LOG], 15);
 		show_tail(vms[i]->name, vms[i]->path[STDERR_LOG], 15);
+		/* The next test of the plan needs the memory. */
+		unlink(vms[i]->path[RAM_DUMP]);
 	}
 	exit(1);
 }
@@ -360,12 +362,24 @@ static void start_vm(struct vm *vm, bool incoming)
 	vm->in = pipefd[1];
 }
 
+/* The QMP socket closed: most likely QEMU died, say how. */
+static void __attribute__((noreturn)) qmp_lost(struct vm *vm)
+{
+	double end = now() + 5;
+
+	while (now() < end) {
+		check_alive(vm);
+		usleep(100000);
+	}
+	die("QMP connection to the %s QEMU lost", vm->name);
+}
+
 static void qmp_send(struct vm *vm, const char *cmd)
 {
 	size_t len = strlen(cmd);
 
 	if (write(vm->qmp, cmd, len) != (ssize_t)len || write(vm->qmp, "\n", 1) != 1)
-		die("QMP write to the %s QEMU: %s", vm->name, strerror(errno));
+		qmp_lost(vm);
 }
 
 /* One QMP reply line (events are skipped), within 60 s. */
@@ -397,7 +411,7 @@ static char *qmp_reply(struct vm *vm)
 			continue;
 		n = read(vm->qmp, buf + len, sizeof(buf) - len - 1);
 		if (n <= 0)
-			die("QMP connection to the %s QEMU lost", vm->name);
+			qmp_lost(vm);
 		len += n;
 	}
 }
@@ -600,6 +614,8 @@ int main(int argc, char **argv)
 	if (!label)
 		label = ring ? "ring" : "bitmap";
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	/* A QEMU that died must not take us with it: see qmp_lost(). */
+	signal(SIGPIPE, SIG_IGN);
 	if (access(qemu, X_OK) || access(kernel, R_OK) || access(initrd, R_OK))
 		die("missing %s, %s or %s in the test guest", qemu, kernel, initrd);
 	mkdir(DIR, 0755);
