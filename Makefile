@@ -70,7 +70,7 @@ check: tree ## checkpatch --strict, bodies, sign-offs, applies to the base
 bisect: tree ## build arm64 and x86_64 after each patch, name the first break
 	@$(S)/bisect.sh
 
-distro-check: tree ## KVM built with Debian's amd64 and arm64 configs, W=1 and sparse: no new warning
+distro-check: tree ## KVM built with Debian's amd64 and arm64 configs, W=1 and sparse, and the docs: no new warning
 	@$(S)/distro-check.sh
 
 kernels: tree ## build the kernels of VARIANTS

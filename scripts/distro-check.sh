@@ -4,14 +4,16 @@
 # has. amd64 (KVM modular): kvm.ko, kvm-intel.ko and kvm-amd.ko with
 # modpost, and every kvm.ko function that a vendor module calls must be
 # exported. arm64 (KVM built in): arch/arm64/kvm/, which builds virt/kvm/.
-# Usage: distro-check.sh [amd64|arm64]...   (default: both)
+# docs: make htmldocs SPHINXDIRS=virt, and scripts/kernel-doc -none on
+# every C file and header that the series touches.
+# Usage: distro-check.sh [amd64|arm64|docs]...   (default: all three)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 DIR=$BUILD/distro
 arches=("$@")
-[ ${#arches[@]} -gt 0 ] || arches=(amd64 arm64)
-"$ROOT/scripts/deps.sh" linux-config-6.1 sparse
+[ ${#arches[@]} -gt 0 ] || arches=(amd64 arm64 docs)
+"$ROOT/scripts/deps.sh" linux-config-6.1 sparse python3-sphinx python3-sphinx-rtd-theme
 [ -e "$KTREE/.git" ] || die "no work tree at $KTREE: run 'make tree' first"
 mkdir -p "$DIR" "$LOGS"
 
@@ -71,6 +73,30 @@ kmake() {
 		CC="$(arch_cc "$karch")" -j"$JOBS" "$@"
 }
 
+# The documentation of a revision: Sphinx on Documentation/virt (where
+# api.rst is) and kernel-doc on the files the series touches, in the
+# base too where they exist there.
+docs() { # name revision
+	local name=$1 src=$DIR/src-$1 out=$DIR/out-docs-$1 log=$LOGS/distro-docs-$1.log
+	local stamp files f
+	stamp="$(git -C "$KTREE" rev-parse "$2") docs"
+	if [ -f "$DIR/docs-$name.warnings" ] &&
+	   [ "$(cat "$DIR/docs-$name.stamp" 2>/dev/null)" = "$stamp" ]; then
+		return 0
+	fi
+	checkout "$name" "$2"
+	rm -rf "$out"
+	run_logged "$log" make -C "$src" O="$out" SPHINXDIRS=virt htmldocs
+	files=$(git -C "$KTREE" diff --name-only base HEAD -- '*.c' '*.h' |
+		grep -v '^tools/' || true)
+	for f in $files; do
+		[ -f "$src/$f" ] || continue
+		"$src/scripts/kernel-doc" -none "$src/$f" >>"$log" 2>&1 || true
+	done
+	warnings "$log" >"$DIR/docs-$name.warnings"
+	echo "$stamp" >"$DIR/docs-$name.stamp"
+}
+
 build() { # arch name revision
 	local arch=$1 name=$2 karch cross out log stamp
 	case "$arch" in
@@ -118,8 +144,13 @@ build() { # arch name revision
 rc=0
 for arch in "${arches[@]}"; do
 	start=$SECONDS
-	build "$arch" base base
-	build "$arch" series "$(git -C "$KTREE" rev-parse HEAD)"
+	if [ "$arch" = docs ]; then
+		docs base base
+		docs series "$(git -C "$KTREE" rev-parse HEAD)"
+	else
+		build "$arch" base base
+		build "$arch" series "$(git -C "$KTREE" rev-parse HEAD)"
+	fi
 	new=$(comm -13 "$DIR/$arch-base.warnings" "$DIR/$arch-series.warnings")
 	say "$arch: $(wc -l <"$DIR/$arch-base.warnings") warnings on the base," \
 		"$(wc -l <"$DIR/$arch-series.warnings") with the series," \

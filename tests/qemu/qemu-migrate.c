@@ -570,7 +570,8 @@ static unsigned long compare_ram(void)
 
 static void usage(void)
 {
-	printf("usage: qemu-migrate [-r ENTRIES] [-m MIB] [-w MIB] [-s CPUS] [-t SECONDS] [-F] [-C] [-l LABEL]\n"
+	printf("usage: qemu-migrate [-r ENTRIES] [-m MIB] [-w MIB] [-s CPUS] [-d MS] [-t SECONDS]\n"
+	       "                    [-F] [-C] [-l LABEL]\n"
 	       "  -r ENTRIES  dirty ring size per vCPU (0: the bitmap; default 0)\n"
 	       "  -m MIB      inner guest memory (default 256)\n"
 	       "  -w MIB      memory the inner guest writes at random (default 64)\n"
@@ -584,6 +585,20 @@ static void usage(void)
 	exit(2);
 }
 
+static unsigned long num(const char *opt, const char *arg)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(arg, &end, 0);
+	if (errno || end == arg || *end || *arg == '-') {
+		fprintf(stderr, "qemu-migrate: %s wants a number, not '%s'\n", opt, arg);
+		exit(2);
+	}
+	return v;
+}
+
 int main(int argc, char **argv)
 {
 	unsigned long full, reaps, bad, ring_used;
@@ -595,12 +610,12 @@ int main(int argc, char **argv)
 
 	while ((c = getopt(argc, argv, "r:m:w:s:d:t:FCl:h")) != -1) {
 		switch (c) {
-		case 'r': ring = strtoul(optarg, NULL, 0); break;
-		case 'm': guest_mib = strtoul(optarg, NULL, 0); break;
-		case 'w': write_mib = strtoul(optarg, NULL, 0); break;
-		case 's': cpus = strtoul(optarg, NULL, 0); break;
-		case 'd': downtime_limit = strtoul(optarg, NULL, 0); break;
-		case 't': timeout = strtoul(optarg, NULL, 0); break;
+		case 'r': ring = num("-r", optarg); break;
+		case 'm': guest_mib = num("-m", optarg); break;
+		case 'w': write_mib = num("-w", optarg); break;
+		case 's': cpus = num("-s", optarg); break;
+		case 'd': downtime_limit = num("-d", optarg); break;
+		case 't': timeout = num("-t", optarg); break;
 		case 'F': want_full = true; break;
 		case 'C': control = true; break;
 		case 'l': label = optarg; break;
