@@ -42,12 +42,21 @@
 #if defined(__aarch64__)
 #define QEMU		"/usr/bin/qemu-system-aarch64"
 #define MACHINE		"virt,gic-version=3,its=on"
+#define CPU		"host"
 #define CONSOLE		"console=ttyAMA0"
 #define RAM_BASE	0x40000000UL
 #define LIBDIR		"/usr/lib/aarch64-linux-gnu:/lib/aarch64-linux-gnu"
 #elif defined(__x86_64__)
 #define QEMU		"/usr/bin/qemu-system-x86_64"
 #define MACHINE		"q35"
+/*
+ * The inner guest needs no SVM of its own.  With it, under the SVM that
+ * QEMU TCG emulates for the test guest, an inner guest with 2 vCPUs hung
+ * at "x86: Booting SMP configuration", and once the destination failed to
+ * restore the nested state QEMU migrates ("Failed to set nested state:
+ * Invalid argument").
+ */
+#define CPU		"host,-svm"
 #define CONSOLE		"console=ttyS0 tsc=reliable"
 #define RAM_BASE	0UL
 #define LIBDIR		"/usr/lib/x86_64-linux-gnu:/lib/x86_64-linux-gnu"
@@ -308,7 +317,7 @@ static void start_vm(struct vm *vm, bool incoming)
 	argv[argc++] = "-accel";
 	argv[argc++] = accel;
 	argv[argc++] = "-cpu";
-	argv[argc++] = "host";
+	argv[argc++] = CPU;
 	argv[argc++] = "-smp";
 	argv[argc++] = smp;
 	argv[argc++] = "-m";
@@ -601,7 +610,7 @@ static unsigned long num(const char *opt, const char *arg)
 
 int main(int argc, char **argv)
 {
-	unsigned long full, reaps, bad, ring_used;
+	unsigned long full, reaps, full0, reaps0, bad, ring_used;
 	long long total, downtime, setup, bytes, syncs;
 	char *r, *reply, status[32] = "";
 	char *fallback;
@@ -662,6 +671,9 @@ int main(int argc, char **argv)
 
 	start_vm(&dst, true);
 	qmp_connect(&dst);
+	/* Count the ring events of the migration only, not of the checks above. */
+	full0 = count_lines(src.path[TRACE_LOG], "kvm_dirty_ring_full ");
+	reaps0 = count_lines(src.path[TRACE_LOG], "kvm_dirty_ring_reap ");
 	if (downtime_limit)
 		free(qmp(&src, true, "{\"execute\": \"migrate-set-parameters\", "
 			 "\"arguments\": {\"downtime-limit\": %lu}}", downtime_limit));
@@ -720,13 +732,13 @@ int main(int argc, char **argv)
 	if (!strstr(r, "PASS"))
 		die("the inner guest's verdict: %s", r);
 
-	full = count_lines(src.path[TRACE_LOG], "kvm_dirty_ring_full ");
-	reaps = count_lines(src.path[TRACE_LOG], "kvm_dirty_ring_reap ");
+	full = count_lines(src.path[TRACE_LOG], "kvm_dirty_ring_full ") - full0;
+	reaps = count_lines(src.path[TRACE_LOG], "kvm_dirty_ring_reap ") - reaps0;
 	ring_used = full + reaps;
 	if (ring && !ring_used)
-		die("QEMU's trace shows no dirty ring reap on the source");
+		die("QEMU's trace shows no dirty ring reap on the source during the migration");
 	if (want_full && !full)
-		die("no KVM_EXIT_DIRTY_RING_FULL (QEMU's kvm_dirty_ring_full) on the source");
+		die("no KVM_EXIT_DIRTY_RING_FULL (QEMU's kvm_dirty_ring_full) on the source during the migration");
 	if (!ring && ring_used)
 		die("QEMU's trace shows dirty ring events without a ring");
 	/* The source quits; the destination's guest has powered off. */
@@ -734,7 +746,7 @@ int main(int argc, char **argv)
 	wait_exit(&src, 30);
 	wait_exit(&dst, 30);
 
-	msg("qemu-migrate: %s passed: ring-full exits %lu, reaper passes %lu\n",
+	msg("qemu-migrate: %s passed: during the migration %lu ring-full exits, %lu reaper passes\n",
 	    label, full, reaps);
 	msg("qemu-migrate: mode=%s ring=%lu guest_mib=%lu write_mib=%lu total_ms=%lld downtime_ms=%lld setup_ms=%lld bytes=%lld dirty_syncs=%lld ring_full=%lu reaps=%lu verdict=PASS\n",
 	    label, ring, guest_mib, write_mib, total, downtime, setup, bytes,
