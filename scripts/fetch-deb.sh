@@ -75,8 +75,10 @@ if [ -z "$(find "$state/lists" -name '*Packages*' -mtime -1 2>/dev/null)" ] ||
 fi
 
 if [ "$deps" = 1 ]; then
-	# With an empty dpkg status apt resolves the whole closure; the
-	# downloaded .debs stay in its cache for the next run.
+	# With an empty dpkg status apt resolves the whole closure. Its cache
+	# is emptied first so that only this closure, at the versions just
+	# resolved, is unpacked.
+	run_logged "$LOGS/apt-$arch-clean.log" apt_arch clean
 	run_logged "$LOGS/apt-$arch-download.log" apt_arch install -y -d "$@" ||
 		die "cannot download the $arch packages $* (log: $LOGS/apt-$arch-download.log)"
 	for deb in "$state/cache/archives/"*.deb; do
