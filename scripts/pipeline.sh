@@ -82,8 +82,12 @@ debug)
 	# The debug kernel's own uapi headers: make test-debug must not need
 	# the arm64-4k kernel to be built first.
 	add "building arm64 KVM selftests" "$S/build-selftests.sh arm64 arm64-debug"
-	runs=(arm64-debug)
+	add "fetching QEMU 10 for arm64, building the migration controller" "$S/build-qemu-guest.sh arm64"
+	runs=(arm64-debug arm64-debug-qemu)
 	add "running the arm64-debug test plan in QEMU" "$S/run-plan.sh arm64-debug"
+	add "QEMU live-migrates a guest in the arm64-debug guest" \
+		"$S/run-plan.sh arm64-debug $ROOT/tests/plan/qemu-arm64-debug.plan"
+	tables+=("arm64-debug|$LOGS/guest-arm64-debug-qemu.log")
 	;;
 *) die "usage: pipeline.sh demo|run|test|debug" ;;
 esac
