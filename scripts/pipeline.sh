@@ -94,6 +94,8 @@ esac
 
 mkdir -p "$LOGS"
 rm -f "$BUILD"/results/*.counts
+# No table from an earlier run's log if this run does not get that far.
+for t in "${tables[@]}"; do rm -f "${t#*|}"; done
 n=${#phases[@]} i=0 failed=0
 for ph in "${phases[@]}"; do
 	i=$((i + 1))
