@@ -1,6 +1,7 @@
 #!/bin/bash
-# Build the arm64 (4K) and x86_64 kernels after each patch of the work
-# tree and name the first patch that breaks a build. The builds run in a
+# Build the kernels of the variants marked "bisect" in configs/variants.tsv
+# after each patch of the work tree and name the first patch that breaks
+# a build. The builds run in a
 # clone of the work tree (build/bisect/linux, outputs in
 # build/bisect/out/), so the work tree and the kernels that the tests use
 # are left alone, and the builds stay incremental from one patch to the
@@ -23,6 +24,7 @@ if [ ! -d "$tree/.git" ]; then
 fi
 git -C "$tree" fetch -q "$KTREE" HEAD
 mapfile -t commits < <(git -C "$KTREE" rev-list --reverse base..HEAD)
+mapfile -t variants < <(variants_with bisect yes)
 
 i=0 built=0
 for c in "${commits[@]}"; do
@@ -34,15 +36,15 @@ for c in "${commits[@]}"; do
 		continue
 	fi
 	git -C "$tree" checkout -q --force --detach "$c"
-	for variant in arm64-4k x86_64; do
+	for variant in "${variants[@]}"; do
 		say "[$i/${#commits[@]}] $variant: $subj"
 		log=$top/build-$variant.log
-		if ! KTREE=$tree KOUT=$top/out/$variant KLOG=$log \
-			"$ROOT/scripts/build-kernel.sh" "$variant" >/dev/null 2>&1; then
+		if ! "$ROOT/scripts/build-kernel.sh" --tree "$tree" \
+			--out "$top/out/$variant" --log "$log" "$variant" >/dev/null 2>&1; then
 			grep -E 'error:|Error ' "$log" | head -n 10 >&2 || true
 			die "patch $i ($subj) breaks the $variant build (log: $log)"
 		fi
 	done
 	built=$((built + 1))
 done
-say "every prefix of the series builds for arm64 and x86_64 (${#commits[@]} patches, $built with kernel changes built)"
+say "every prefix of the series builds for ${variants[*]} (${#commits[@]} patches, $built with kernel changes built)"

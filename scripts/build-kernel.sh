@@ -1,24 +1,38 @@
 #!/bin/bash
-# Configure (allnoconfig + configs/ fragments) and build one kernel variant
-# out of tree in build/out/<variant>, then install its uapi headers.
-# Usage: build-kernel.sh <arm64-4k|arm64-64k|x86_64>
-# KTREE, KOUT (output directory) and KLOG may be set to build another tree.
+# Configure (allnoconfig + the variant's config fragments, see
+# configs/variants.tsv) and build one kernel variant out of tree, then
+# install its uapi headers.
+# Usage: build-kernel.sh [--tree DIR] [--out DIR] [--log FILE] VARIANT
+#   --tree  the kernel source (default build/linux, the work tree)
+#   --out   the output directory (default build/out/VARIANT)
+#   --log   the build log (default build/logs/build-VARIANT.log)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-variant=${1:?usage: build-kernel.sh VARIANT}
-arch=$(variant_arch "$variant")
-out=${KOUT:-$BUILD/out/$variant}
-log=${KLOG:-$LOGS/build-$variant.log}
+out='' log=''
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--tree) KTREE=$2; shift 2 ;;
+	--out) out=$2; shift 2 ;;
+	--log) log=$2; shift 2 ;;
+	-*) die "build-kernel.sh: unknown option '$1'" ;;
+	*) break ;;
+	esac
+done
+[ $# -eq 1 ] || die "usage: build-kernel.sh [--tree DIR] [--out DIR] [--log FILE] VARIANT"
+variant=$1
+arch=$(variant_get "$variant" arch)
+out=${out:-$BUILD/out/$variant}
+log=${log:-$LOGS/build-$variant.log}
 cross=$(arch_cross "$arch")
 mkdir -p "$out" "$LOGS"
 
 frags=("$ROOT/configs/common.config" "$ROOT/configs/qemu.config")
-case "$variant" in
-arm64-*) frags+=("$ROOT/configs/arm64.config") ;;
-esac
-frags+=("$ROOT/configs/$variant.config")
-[ -f "$ROOT/configs/$variant.config" ] || die "no configs/$variant.config"
+IFS=, read -ra names <<<"$(variant_get "$variant" fragments)"
+for f in "${names[@]}"; do
+	[ -f "$ROOT/configs/$f.config" ] || die "no configs/$f.config (fragments of $variant)"
+	frags+=("$ROOT/configs/$f.config")
+done
 
 kmake() {
 	make -C "$KTREE" O="$out" ARCH="$arch" CROSS_COMPILE="$cross" \
@@ -46,7 +60,7 @@ else
 	: >"$log"
 fi
 
-image=$(arch_image "$arch")
+image=$(variant_get "$variant" image)
 run_logged "$log.make" kmake "$(basename "$image")"
 cat "$log.make" >>"$log"
 rm -f "$log.make"

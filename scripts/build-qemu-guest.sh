@@ -32,7 +32,8 @@ fi
 # The controller and the inner guest's init, static.
 cc=$(arch_cc "$arch")
 for prog in qemu-migrate inner-init; do
-	if [ ! -x "$out/$prog" ] || [ "$ROOT/tests/qemu/$prog.c" -nt "$out/$prog" ]; then
+	if [ ! -x "$out/$prog" ] || [ "$ROOT/tests/qemu/$prog.c" -nt "$out/$prog" ] ||
+		[ "$ROOT/tests/console.h" -nt "$out/$prog" ]; then
 		$cc -Wall -Wextra -Werror -O2 -static -pthread \
 			-o "$out/$prog" "$ROOT/tests/qemu/$prog.c" ||
 			die "cannot build tests/qemu/$prog.c for $arch"

@@ -4,9 +4,9 @@
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$ROOT/build}
-KTREE=${KTREE:-$BUILD/linux}
-PATCHES=${PATCHES:-$ROOT/patches}
-LOGS=${LOGS:-$BUILD/logs}
+KTREE=$BUILD/linux
+PATCHES=$ROOT/patches
+LOGS=$BUILD/logs
 JOBS=${JOBS:-$(nproc)}
 
 say() { printf '%s\n' "$*"; }
@@ -29,26 +29,34 @@ tree_version() {
 		/^SUBLEVEL/ {s=$2; print v "." p "." s; exit}' "$1/Makefile"
 }
 
-# Variant -> ARCH, CROSS_COMPILE, image path inside the build directory.
-variant_arch() {
-	case "$1" in
-	arm64-*) echo arm64 ;;
-	x86_64) echo x86_64 ;;
-	*) die "unknown variant '$1' (arm64-4k, arm64-64k, x86_64)" ;;
-	esac
+# One fact of a kernel variant, from configs/variants.tsv (its header
+# comment names the columns).
+VARIANTS_TABLE=$ROOT/configs/variants.tsv
+variant_get() { # VARIANT FIELD
+	local value
+	value=$(awk -F'\t+' -v v="$1" -v f="$2" '
+		/^#variant\t/ { sub(/^#/, ""); for (i = 1; i <= NF; i++) col[$i] = i; next }
+		/^#/ || NF == 0 { next }
+		$1 == v { found = 1; if (f in col) print $col[f]; else bad = 1; exit }
+		END { exit bad ? 2 : !found }' "$VARIANTS_TABLE") || {
+		[ $? -eq 2 ] && die "configs/variants.tsv has no column '$2'"
+		die "unknown variant '$1' (configs/variants.tsv has: $(variants_with "" "" | paste -sd' '))"
+	}
+	printf '%s\n' "$value"
+}
+
+# The variants, in table order, whose FIELD is VALUE (all if FIELD is "").
+variants_with() { # FIELD VALUE
+	awk -F'\t+' -v f="$1" -v want="$2" '
+		/^#variant\t/ { sub(/^#/, ""); for (i = 1; i <= NF; i++) col[$i] = i; next }
+		/^#/ || NF == 0 { next }
+		f == "" || $col[f] == want { print $1 }' "$VARIANTS_TABLE"
 }
 
 arch_cross() {
 	case "$1" in
 	arm64) [ "$(uname -m)" = aarch64 ] || echo aarch64-linux-gnu- ;;
 	x86_64) [ "$(uname -m)" = x86_64 ] || echo x86_64-linux-gnu- ;;
-	esac
-}
-
-arch_image() {
-	case "$1" in
-	arm64) echo arch/arm64/boot/Image ;;
-	x86_64) echo arch/x86/boot/bzImage ;;
 	esac
 }
 
@@ -96,8 +104,14 @@ series_patch_ids() {
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$ROOT}
 export CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
 
-# The test lines of a plan (no comments, no @ directives, no blank lines),
-# each still with its trailing "# reason" if it has one.
-plan_tests() {
-	sed -e '/^[[:space:]]*#/d' -e '/^[[:space:]]*@/d' -e '/^[[:space:]]*$/d' "$1"
+# A plan in the form that scripts/plan.sh writes: one line per test,
+# "test NAME EXPECT TIMEOUT REASON ARG0 ARG1...", tab-separated, REASON "-"
+# when there is none. The test lines of such a file, one per line.
+plan_tests() { # PLAN.tsv
+	awk -F'\t' '$1 == "test"' "$1"
 }
+
+# The results of run NAME (scripts/results.sh writes them): one line per
+# test, "TEST STATUS SECONDS REASON" tab-separated, in RESULTS/NAME.tsv,
+# and each test's own output in RESULTS/NAME/TEST.out.
+RESULTS=$BUILD/results

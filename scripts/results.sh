@@ -1,81 +1,75 @@
 #!/bin/bash
-# Judge one guest run: compare the KTAP results in the console log with the
-# plan's expectations, scan the kernel log for splats, print one line per
-# test and write the counts to RESULTS/<name>.counts ("passed failed skipped").
-# Usage: results.sh NAME PLAN LOG
-# Exit status: 0 when nothing failed.
+# The one reader of guest console logs: judge run NAME's log against its
+# plan (scripts/plan.sh's form) and write what every report reads:
+#   RESULTS/NAME.tsv        one line per test, tab-separated:
+#                           TEST STATUS SECONDS REASON (PASS, FAIL or SKIP;
+#                           "-" for no seconds or no reason), then the
+#                           run's own checks "boot", "timeout" and
+#                           "kernel-log" when they fail
+#   RESULTS/NAME/TEST.out   the test's own output ("# " taken off)
+#   RESULTS/NAME/kernel-log.out  the kernel's splats, if any
+# Usage: results.sh NAME PLAN.tsv LOG
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-name=${1:?usage: results.sh NAME PLAN LOG}
-plan=${2:?usage: results.sh NAME PLAN LOG}
-log=${3:?usage: results.sh NAME PLAN LOG}
-results=${RESULTS:-$BUILD/results}
-mkdir -p "$results"
+[ $# -eq 3 ] || die "usage: results.sh NAME PLAN.tsv LOG"
+name=$1 plan=$2 log=$3
+dir=$RESULTS/$name
+rm -rf "$dir" "$RESULTS/$name.tsv"
+mkdir -p "$dir"
 
-clean=$(mktemp)
-trap 'rm -f "$clean"' EXIT
+clean=$dir/console.log
 tr -d '\r' <"$log" >"$clean"
-
-pass=0 fail=0 skip=0
-report() { # STATUS TEST DETAIL
-	printf '%-4s %s/%s%s\n' "$1" "$name" "$2" "${3:+ ($3)}"
+# Each test's output: the "# " lines from "# running: TEST" to its
+# "ok N TEST" line (kernel messages in between have no "# ").
+awk -v dir="$dir" '
+/^# running: / { cur = $3; file = dir "/" cur ".out"; printf "" > file }
+cur != "" && /^(not )?ok [0-9]+ / {
+	t = $0; sub(/^(not )?ok [0-9]+ /, "", t); sub(/ .*/, "", t)
+	if (t == cur) { close(file); cur = "" }
+	next
 }
+cur != "" && /^# / { print substr($0, 3) >> file }' "$clean"
 
-while read -r tname expect _timeout rest; do
-	reason=
-	case "$rest" in *' # '*) reason=${rest#* # } ;; esac
+row() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "${3:--}" "${4:--}" >>"$RESULTS/$name.tsv"; }
+: >"$RESULTS/$name.tsv"
+while IFS=$'\t' read -r _ tname expect _ reason _; do
 	line=$(grep -E "^(not )?ok [0-9]+ $tname( |$)" "$clean" | head -n 1 || true)
-	wall=$(sed -n "s/^# $tname: wall time \(.*\) s$/\1 s/p" "$clean" | head -n 1)
+	wall=$(sed -n "s/^# $tname: wall time \(.*\) s$/\1/p" "$clean" | head -n 1)
+	[ "$reason" != - ] || reason="see the plan"
 	if [ -z "$line" ]; then
-		if grep -q "^# running: $tname " "$clean"; then
-			report FAIL "$tname" "no result: the guest hung, crashed or hit the whole-run timeout during it"
+		if [ -f "$dir/$tname.out" ]; then
+			row "$tname" FAIL "" "no result: the guest hung, crashed or hit the whole-run timeout during it"
 		else
-			report FAIL "$tname" "never ran"
+			row "$tname" FAIL "" "never ran"
 		fi
-		fail=$((fail + 1))
 	elif [ "${line#not ok}" != "$line" ]; then
-		report FAIL "$tname" "${line#* # }${wall:+, $wall}"
-		fail=$((fail + 1))
+		row "$tname" FAIL "$wall" "${line#* # }"
 	elif [ "${line% # SKIP*}" != "$line" ]; then
 		if [ "$expect" = skip ]; then
-			report SKIP "$tname" "expected: ${reason:-see plan}"
-			skip=$((skip + 1))
+			row "$tname" SKIP "$wall" "expected: $reason"
 		else
-			report FAIL "$tname" "skipped, but the plan expects it to run"
-			fail=$((fail + 1))
+			row "$tname" FAIL "$wall" "skipped, but the plan expects it to run"
 		fi
 	elif [ "$expect" = skip ]; then
-		report FAIL "$tname" "passed, but the plan expects a skip (${reason:-see plan}): update the plan"
-		fail=$((fail + 1))
+		row "$tname" FAIL "$wall" "passed, but the plan expects a skip ($reason): update the plan"
 	else
-		report PASS "$tname" "$wall"
-		pass=$((pass + 1))
+		row "$tname" PASS "$wall"
 	fi
 done < <(plan_tests "$plan")
 
-if ! grep -q '^KTAP version 1' "$clean"; then
-	report FAIL boot "the guest never reported (no KTAP header)"
-	fail=$((fail + 1))
-fi
-if grep -q '^guest-run: whole-run timeout' "$clean"; then
-	report FAIL timeout "$(grep '^guest-run: whole-run timeout' "$clean")"
-	fail=$((fail + 1))
-fi
+grep -q '^KTAP version 1' "$clean" ||
+	row boot FAIL "" "the guest never reported (no KTAP header)"
+t=$(grep '^guest-run: whole-run timeout' "$clean" || true)
+[ -z "$t" ] || row timeout FAIL "" "$t"
 
 # Kernel splats, outside the init's own copy of the log ("# kmsg:"), and
 # the leaks of the init's kmemleak scan ("# kmemleak:", debug kernels).
 splat='WARNING:|BUG:|Oops|Kernel panic|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|INFO: lockdep|lockdep is turned off|KASAN:|UBSAN:|unreferenced object|blocked for more than|soft lockup|hard LOCKUP|Call trace:'
-splats=$({ grep -v '^# ' "$clean"; grep '^# kmemleak: ' "$clean"; } |
-	grep -E "$splat" || true)
-if [ -n "$splats" ]; then
-	report FAIL kernel-log "the kernel printed: $(echo "$splats" | head -n 1)"
-	echo "$splats" | head -n 20 | sed 's/^/     /'
-	fail=$((fail + 1))
-fi
-
-echo "$pass $fail $skip" >"$results/$name.counts"
-if [ $fail -gt 0 ]; then
-	say "     console log: $log"
-	exit 1
+{ grep -v '^# ' "$clean"; grep '^# kmemleak: ' "$clean"; } |
+	grep -E "$splat" >"$dir/kernel-log.out" || true
+if [ -s "$dir/kernel-log.out" ]; then
+	row kernel-log FAIL "" "the kernel printed: $(head -n 1 "$dir/kernel-log.out")"
+else
+	rm -f "$dir/kernel-log.out"
 fi

@@ -3,14 +3,11 @@
  * Guest init for the dirty-ring harness.
  *
  * Runs as PID 1 in a QEMU guest: mounts the pseudo file systems, runs the
- * test plan in /plan (see tests/plan/README) and reports each test as KTAP
+ * test plan in /plan.tsv (scripts/plan.sh) and reports each test as KTAP
  * on the console, with its wall time.  A test that outlives its timeout is
  * killed and reported as failed.  At the end the kernel log lines of
  * warning level or worse are printed again, and the guest powers off.
- *
- * Plan lines: "NAME EXPECT TIMEOUT COMMAND [ARGS...] [# REASON]", where
- * COMMAND is relative to /kvm; or "@write PATH VALUE" to set a sysctl or
- * sysfs knob before the tests.  EXPECT is only read by the host.
+ * Commands are relative to /kvm.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -30,6 +27,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "console.h"
+
 #define MAX_TESTS	256
 #define MAX_ARGS	64
 #define KSFT_SKIP	4
@@ -42,23 +41,6 @@ struct test {
 
 static struct test tests[MAX_TESTS];
 static int nr_tests;
-
-static void out(const char *fmt, ...)
-{
-	char buf[4096];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if (n >= (int)sizeof(buf))
-		n = sizeof(buf) - 1;
-	if (write(STDOUT_FILENO, buf, n) < 0)
-		return;
-}
 
 static double now(void)
 {
@@ -89,7 +71,12 @@ static void write_knob(const char *path, const char *value)
 		close(fd);
 }
 
-static void parse_plan(const char *path)
+/*
+ * The plan as scripts/plan.sh wrote it, one tab-separated line each:
+ * "write PATH VALUE" or "test NAME EXPECT TIMEOUT REASON ARG0 ARG1...".
+ * The host checked its syntax; EXPECT and REASON are for the host only.
+ */
+static void read_plan(const char *path)
 {
 	static char text[65536];
 	char *line, *save;
@@ -109,49 +96,33 @@ static void parse_plan(const char *path)
 
 	for (line = strtok_r(text, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
-		char *hash = strstr(line, " #");
-		char *tok[MAX_ARGS + 3];
-		char *s, *tsave;
+		char *f[MAX_ARGS + 5];
 		int n = 0;
 
-		while (*line == ' ' || *line == '\t')
-			line++;
-		if (*line == '#' || *line == '\0')
-			continue;
-		if (hash)
-			*hash = '\0';
-		for (s = strtok_r(line, " \t", &tsave); s && n < MAX_ARGS + 3;
-		     s = strtok_r(NULL, " \t", &tsave))
-			tok[n++] = s;
-		if (!n)
-			continue;
-
-		if (!strcmp(tok[0], "@write") && n == 3) {
-			write_knob(tok[1], tok[2]);
+		while (n < MAX_ARGS + 5 && (f[n] = strsep(&line, "\t")))
+			n++;
+		if (!strcmp(f[0], "write") && n == 3) {
+			write_knob(f[1], f[2]);
 			continue;
 		}
-		if (n < 4 || nr_tests == MAX_TESTS) {
-			out("# init: bad plan line starting '%s'\n", tok[0]);
+		if (strcmp(f[0], "test") || n < 6 || nr_tests == MAX_TESTS) {
+			out("# init: bad plan line starting '%s'\n", f[0]);
 			continue;
 		}
-		tests[nr_tests].name = tok[0];
-		tests[nr_tests].timeout = atoi(tok[2]);
-		if (tests[nr_tests].timeout <= 0)
-			tests[nr_tests].timeout = 60;
-		for (int i = 3; i < n; i++)
-			tests[nr_tests].argv[i - 3] = tok[i];
-		tests[nr_tests].argv[n - 3] = NULL;
+		tests[nr_tests].name = f[1];
+		tests[nr_tests].timeout = atoi(f[3]);
+		for (int i = 5; i < n; i++)
+			tests[nr_tests].argv[i - 5] = f[i];
+		tests[nr_tests].argv[n - 5] = NULL;
 		nr_tests++;
 	}
 }
 
 /*
  * Copy the child's output to the console line by line, each line as a KTAP
- * diagnostic.  Sets *skipped if the test said it skipped itself: 6.1's
- * dirty_log_test says so and exits 0, which must not count as a pass.
+ * diagnostic.
  */
-static ssize_t relay(int fd, char *pending, size_t *plen, bool *skipped,
-		     bool flush)
+static ssize_t relay(int fd, char *pending, size_t *plen, bool flush)
 {
 	char buf[4096];
 	ssize_t n = flush ? 0 : read(fd, buf, sizeof(buf));
@@ -164,8 +135,6 @@ static ssize_t relay(int fd, char *pending, size_t *plen, bool *skipped,
 		}
 		pending[*plen] = '\0';
 		out("# %s\n", pending);
-		if (strstr(pending, "skipping test"))
-			*skipped = true;
 		*plen = 0;
 	}
 	if (flush && *plen) {
@@ -203,7 +172,7 @@ fail:
 static int run_test(int nr, struct test *t)
 {
 	char pending[4096], path[512];
-	bool skipped = false, timed_out = false;
+	bool timed_out = false;
 	size_t plen = 0;
 	double start, elapsed;
 	int pipefd[2], status = 0;
@@ -258,15 +227,14 @@ static int run_test(int nr, struct test *t)
 		if (poll(&pfd, 1, left > 1000 ? 1000 : left) > 0) {
 			/* A pty master reads EIO once the test has exited. */
 			if (pfd.revents & POLLIN) {
-				if (relay(pipefd[0], pending, &plen, &skipped,
-					  false) <= 0)
+				if (relay(pipefd[0], pending, &plen, false) <= 0)
 					break;
 			} else if (pfd.revents & (POLLHUP | POLLERR)) {
 				break;
 			}
 		}
 	}
-	relay(pipefd[0], pending, &plen, &skipped, true);
+	relay(pipefd[0], pending, &plen, true);
 	close(pipefd[0]);
 	waitpid(pid, &status, 0);
 	/* Reap anything the test left behind in its process group. */
@@ -284,10 +252,9 @@ static int run_test(int nr, struct test *t)
 		    WTERMSIG(status));
 		return 1;
 	}
-	if (WEXITSTATUS(status) == KSFT_SKIP ||
-	    (WEXITSTATUS(status) == 0 && skipped)) {
+	if (WEXITSTATUS(status) == KSFT_SKIP) {
 		out("ok %d %s # SKIP test skipped itself (exit %d)\n", nr,
-		    t->name, WEXITSTATUS(status));
+		    t->name, KSFT_SKIP);
 		return 0;
 	}
 	if (WEXITSTATUS(status)) {
@@ -391,7 +358,7 @@ int main(void)
 		do_mount("debugfs", "/sys/kernel/debug", "debugfs", NULL);
 
 	out("KTAP version 1\n");
-	parse_plan("/plan");
+	read_plan("/plan.tsv");
 	out("1..%d\n", nr_tests);
 	out("# init: /dev/kvm %s\n",
 	    access("/dev/kvm", R_OK | W_OK) ? "missing" : "present");

@@ -34,6 +34,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../console.h"
+
 #define MAX_THREADS	16
 
 static uint8_t *mem;
@@ -42,20 +44,6 @@ static unsigned long npages, pagesz;
 static unsigned int nthreads;
 static volatile bool stop;
 static unsigned long writes[MAX_THREADS];
-
-static void say(const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (n > 0 && write(STDOUT_FILENO, buf,
-			   n < (int)sizeof(buf) ? n : (int)sizeof(buf) - 1) < 0)
-		return;
-}
 
 static void power_off(void)
 {
@@ -67,7 +55,7 @@ static void power_off(void)
 
 static void fail(const char *what)
 {
-	say("inner: verdict FAIL: %s\n", what);
+	out("inner: verdict FAIL: %s\n", what);
 	power_off();
 }
 
@@ -199,13 +187,13 @@ static bool device_answers(unsigned long *irqs, char *chip, size_t len)
 
 	fd = open("/dev/hwrng", O_RDONLY);
 	if (fd < 0) {
-		say("inner: /dev/hwrng: %s\n", strerror(errno));
+		out("inner: /dev/hwrng: %s\n", strerror(errno));
 		return false;
 	}
 	while (got < sizeof(b)) {
 		n = read(fd, b + got, sizeof(b) - got);
 		if (n <= 0) {
-			say("inner: reading /dev/hwrng: %s\n",
+			out("inner: reading /dev/hwrng: %s\n",
 			    n < 0 ? strerror(errno) : "end of file");
 			close(fd);
 			return false;
@@ -242,7 +230,7 @@ int main(void)
 		fail("the virtio-rng device does not answer");
 	if (!chip[0] || !irqs0)
 		fail("the virtio-rng device has no MSI interrupt");
-	say("inner: device answers: virtio-rng, %lu interrupts through %s\n",
+	out("inner: device answers: virtio-rng, %lu interrupts through %s\n",
 	    irqs0, chip);
 
 	gens = calloc(npages, sizeof(*gens));
@@ -255,7 +243,7 @@ int main(void)
 	for (t = 0; t < nthreads; t++)
 		if (pthread_create(&th[t], NULL, writer, (void *)(unsigned long)t))
 			fail("cannot start a writer thread");
-	say("inner: writing %lu MiB (%lu pages of %lu bytes) from %u threads\n",
+	out("inner: writing %lu MiB (%lu pages of %lu bytes) from %u threads\n",
 	    mib, npages, pagesz, nthreads);
 
 	/* Until the controller asks, on the console, for the verdict. */
@@ -278,10 +266,10 @@ int main(void)
 		if (page_ok(p))
 			continue;
 		if (bad++ < 8)
-			say("inner: page %lu (gen %u) does not hold its pattern\n",
+			out("inner: page %lu (gen %u) does not hold its pattern\n",
 			    p, gens[p]);
 	}
-	say("inner: verified %lu pages after %lu page writes: %lu bad\n",
+	out("inner: verified %lu pages after %lu page writes: %lu bad\n",
 	    npages, total, bad);
 	if (bad)
 		fail("pages lost");
@@ -289,8 +277,8 @@ int main(void)
 		fail("the virtio-rng device does not answer after the migration");
 	if (irqs1 <= irqs0)
 		fail("no new virtio-rng interrupt after the migration");
-	say("inner: device answers: %lu interrupts through %s\n", irqs1, chip);
-	say("inner: verdict PASS\n");
+	out("inner: device answers: %lu interrupts through %s\n", irqs1, chip);
+	out("inner: verdict PASS\n");
 	power_off();
 	return 0;
 }

@@ -307,39 +307,19 @@ static void start_vm(struct vm *vm, bool incoming)
 	snprintf(qmp, sizeof(qmp), "unix:%s,server=on,wait=off",
 		 vm->path[QMP_SOCK]);
 
-	argv[argc++] = (char *)qemu;
-	argv[argc++] = "-nodefaults";
-	argv[argc++] = "-display";
-	argv[argc++] = "none";
-	argv[argc++] = "-no-reboot";
-	argv[argc++] = "-M";
-	argv[argc++] = MACHINE;
-	argv[argc++] = "-accel";
-	argv[argc++] = accel;
-	argv[argc++] = "-cpu";
-	argv[argc++] = CPU;
-	argv[argc++] = "-smp";
-	argv[argc++] = smp;
-	argv[argc++] = "-m";
-	argv[argc++] = mem;
-	argv[argc++] = "-kernel";
-	argv[argc++] = (char *)kernel;
-	argv[argc++] = "-initrd";
-	argv[argc++] = (char *)initrd;
-	argv[argc++] = "-append";
-	argv[argc++] = append;
-	argv[argc++] = "-serial";
-	argv[argc++] = "stdio";
-	argv[argc++] = "-device";
-	argv[argc++] = "virtio-rng-pci";
-	argv[argc++] = "-qmp";
-	argv[argc++] = qmp;
-	argv[argc++] = "-trace";
-	argv[argc++] = "kvm_dirty_ring_full";
-	argv[argc++] = "-trace";
-	argv[argc++] = "kvm_dirty_ring_reap";
-	argv[argc++] = "-D";
-	argv[argc++] = vm->path[TRACE_LOG];
+	const char *args[] = {
+		qemu, "-nodefaults", "-display", "none", "-no-reboot",
+		"-M", MACHINE, "-accel", accel, "-cpu", CPU, "-smp", smp,
+		"-m", mem, "-kernel", kernel, "-initrd", initrd,
+		"-append", append, "-serial", "stdio",
+		"-device", "virtio-rng-pci", "-qmp", qmp,
+		/* QEMU's own account of its ring harvests */
+		"-trace", "kvm_dirty_ring_full", "-trace", "kvm_dirty_ring_reap",
+		"-D", vm->path[TRACE_LOG],
+	};
+
+	for (size_t i = 0; i < sizeof(args) / sizeof(args[0]); i++)
+		argv[argc++] = (char *)args[i];
 	if (incoming) {
 		argv[argc++] = "-incoming";
 		argv[argc++] = "unix:" MIG_SOCK;
