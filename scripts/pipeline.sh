@@ -129,7 +129,7 @@ job_qemu() {
 	setup
 	kernels arm64-4k
 	qemu_guests arm64-4k
-	phase "QEMU live-migrates a guest ($MODES) in the arm64 guest" \
+	phase --keep-going "QEMU live-migrates a guest ($MODES) in the arm64 guest" \
 		run arm64-4k-qemu-demo --show arm64-4k "$BUILD/plans/qemu-demo.plan"
 	tables=("QEMU 10 live migration in the arm64-4k guest:|arm64-4k-qemu-demo")
 }
@@ -138,7 +138,7 @@ job_run() {
 	setup
 	kernels arm64-4k
 	selftests arm64-4k
-	phase "running the migration verifier in the arm64 guest" \
+	phase --keep-going "running the migration verifier in the arm64 guest" \
 		run arm64-4k-run --show arm64-4k "$BUILD/plans/run.plan"
 }
 job_test() {
